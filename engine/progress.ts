@@ -28,7 +28,8 @@ export function makeProgress(
   let lastDraw = 0;
 
   const describe = (status?: string) => {
-    const amount = total > 0 ? `${format(current)}/${format(total)}${unit}` : `${format(current)}${unit}`;
+    const amount =
+      total > 0 ? `${format(current)}/${format(total)}${unit}` : `${format(current)}${unit}`;
     return status ? `${amount} ${status}` : amount;
   };
 

@@ -41,7 +41,12 @@ export function loadTensorflow(): { tf: TF; info: BackendInfo } {
     );
     loaded = {
       tf,
-      info: { backend: tf.getBackend(), version: tf.version.tfjs, native: false, fallbackReason: reason },
+      info: {
+        backend: tf.getBackend(),
+        version: tf.version.tfjs,
+        native: false,
+        fallbackReason: reason,
+      },
     };
   }
   return loaded;

@@ -37,7 +37,9 @@ function fromDirectory(dir) {
   const root = path.resolve(dir);
   for (const sub of ["lib", "include/tensorflow/c/c_api.h"]) {
     if (!fs.existsSync(path.join(root, sub))) {
-      fail(`${LIB_ENV}=${dir}: expected an extracted libtensorflow (lib/ and include/), but ${sub} is missing`);
+      fail(
+        `${LIB_ENV}=${dir}: expected an extracted libtensorflow (lib/ and include/), but ${sub} is missing`,
+      );
     }
   }
   const libs = fs.readdirSync(path.join(root, "lib"));
@@ -45,7 +47,9 @@ function fromDirectory(dir) {
   const tensorflow = pick("libtensorflow_cc.so") ?? pick("libtensorflow.so");
   const framework = pick("libtensorflow_framework.so");
   if (!tensorflow || !framework) {
-    fail(`${LIB_ENV}=${dir}: expected libtensorflow*.so and libtensorflow_framework*.so in lib/, found ${libs.join(", ") || "nothing"}`);
+    fail(
+      `${LIB_ENV}=${dir}: expected libtensorflow*.so and libtensorflow_framework*.so in lib/, found ${libs.join(", ") || "nothing"}`,
+    );
   }
   return {
     root,
@@ -83,11 +87,23 @@ function extractWheel() {
   try {
     execFileSync(
       "pip",
-      ["download", "--no-deps", "--retries", "0", "--timeout", "5", `tensorflow-cpu==${TF_VERSION}`, "-d", download],
+      [
+        "download",
+        "--no-deps",
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
+        `tensorflow-cpu==${TF_VERSION}`,
+        "-d",
+        download,
+      ],
       { stdio: ["ignore", "ignore", "inherit"] },
     );
   } catch {
-    say(`pip could not fetch tensorflow-cpu==${TF_VERSION}; set ${LIB_ENV} to an extracted libtensorflow (lib/ + include/)`);
+    say(
+      `pip could not fetch tensorflow-cpu==${TF_VERSION}; set ${LIB_ENV} to an extracted libtensorflow (lib/ + include/)`,
+    );
     fs.rmSync(download, { recursive: true, force: true });
     return undefined;
   }

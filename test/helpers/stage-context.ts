@@ -44,7 +44,17 @@ export async function makeStageContext<P>(
 }
 
 /** An entry made from a directory of files, standing in for an upstream output. */
-export function entryFromDir(stage: string, dir: string, details: Record<string, unknown> = {}): Entry {
-  const manifest = { stage, worker: stage, key: `${stage}-key`, digest: `${stage}-digest`, details } as Manifest;
+export function entryFromDir(
+  stage: string,
+  dir: string,
+  details: Record<string, unknown> = {},
+): Entry {
+  const manifest = {
+    stage,
+    worker: stage,
+    key: `${stage}-key`,
+    digest: `${stage}-digest`,
+    details,
+  } as Manifest;
   return { stage, key: manifest.key, dir, manifest };
 }
