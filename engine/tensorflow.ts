@@ -61,3 +61,8 @@ function nativeLibraryPath(): string | undefined {
     return undefined;
   }
 }
+
+/** The backend's name if TensorFlow was loaded by this process, without loading it. */
+export function loadedBackend(): string | undefined {
+  return loaded ? `${loaded.info.backend} (tfjs ${loaded.info.version})` : undefined;
+}
