@@ -22,11 +22,18 @@ export const COMMON_HELP = `  -c, --config FILE     the pipeline file (default: 
   -v, --verbose         debug logs (why each stage reruns, lock waits)
   -h, --help            this help`;
 
-export function parse<O extends Options>(command: string, argv: string[], options: O, allowPositionals = true) {
+export function parse<O extends Options>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals = true,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`pipeline ${command}: ${message}\nRun 'pipeline ${command} --help' for usage.`);
+    throw new ConfigError(
+      `pipeline ${command}: ${message}\nRun 'pipeline ${command} --help' for usage.`,
+    );
   }
 }

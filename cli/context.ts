@@ -1,6 +1,6 @@
 // What every command needs: the validated pipeline, its store and a logger.
 import { loadPipeline, type Pipeline } from "../engine/config.ts";
-import { makeLogger, type Logger } from "../engine/log.ts";
+import { type Logger, makeLogger } from "../engine/log.ts";
 import { Store } from "../engine/store.ts";
 import { registry } from "../stages/index.ts";
 
@@ -10,7 +10,12 @@ export interface CommandContext {
   log: Logger;
 }
 
-export function loadContext(values: { config: string; store?: string; set: string[]; verbose: boolean }): CommandContext {
+export function loadContext(values: {
+  config: string;
+  store?: string;
+  set: string[];
+  verbose: boolean;
+}): CommandContext {
   const pipeline = loadPipeline(values.config, { registry, set: values.set, store: values.store });
   const log = makeLogger({ level: values.verbose ? "debug" : undefined });
   return { pipeline, store: new Store(pipeline.store), log };

@@ -11,7 +11,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     "doctor",
     argv,
-    { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    {
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
     false,
   );
   if (values.help) {
@@ -26,7 +29,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     backend: info.backend,
     native: info.native,
     tfjs: info.version,
-    tensorflow: info.native ? ((tf.version as Record<string, string>)["tfjs-node"] ?? info.version) : undefined,
+    tensorflow: info.native
+      ? ((tf.version as Record<string, string>)["tfjs-node"] ?? info.version)
+      : undefined,
     library: info.library ?? null,
     fallbackReason: info.fallbackReason ?? null,
   };

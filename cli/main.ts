@@ -32,11 +32,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   const handler = COMMANDS[command];
   try {
-    if (!handler) throw new ConfigError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")})`);
+    if (!handler)
+      throw new ConfigError(
+        `unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")})`,
+      );
     return await handler(rest);
   } catch (error) {
     process.stderr.write(`error: ${errorMessage(error)}\n`);
-    if (exitCodeOf(error) === 1 && process.env.PIPELINE_LOG_LEVEL === "debug" && error instanceof Error) {
+    if (
+      exitCodeOf(error) === 1 &&
+      process.env.PIPELINE_LOG_LEVEL === "debug" &&
+      error instanceof Error
+    ) {
       process.stderr.write(`${error.stack}\n`);
     }
     return exitCodeOf(error);

@@ -7,7 +7,12 @@ import type { Logger } from "../engine/log.ts";
 import type { RunRecord } from "../engine/runs.ts";
 import type { Store } from "../engine/store.ts";
 
-export async function publishRun(pipeline: Pipeline, store: Store, record: RunRecord, log: Logger): Promise<void> {
+export async function publishRun(
+  pipeline: Pipeline,
+  store: Store,
+  record: RunRecord,
+  log: Logger,
+): Promise<void> {
   for (const [name, stage] of pipeline.stages) {
     const result = record.stages[name];
     if (stage.uses !== "publish" || result?.status !== "ran" || !result.outputs) continue;

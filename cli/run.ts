@@ -1,6 +1,6 @@
 import { errorMessage, InterruptedError } from "../engine/errors.ts";
-import { runPipeline } from "../engine/runner.ts";
 import { processAlive } from "../engine/lock.ts";
+import { runPipeline } from "../engine/runner.ts";
 import { embeddedExecutor } from "../workers/embedded.ts";
 import { COMMON_HELP, COMMON_OPTIONS, parse } from "./args.ts";
 import { loadContext } from "./context.ts";
@@ -67,10 +67,18 @@ export async function runCommand(argv: string[]): Promise<number> {
       const stages = Object.fromEntries(
         Object.entries(record.stages).map(([name, s]) => [
           name,
-          { status: s.status, key: s.key, durationMs: s.durationMs, outputs: s.outputs, ...(s.error ? { error: s.error } : {}) },
+          {
+            status: s.status,
+            key: s.key,
+            durationMs: s.durationMs,
+            outputs: s.outputs,
+            ...(s.error ? { error: s.error } : {}),
+          },
         ]),
       );
-      process.stdout.write(`${JSON.stringify({ run: record.run, status: record.status, stages })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ run: record.run, status: record.status, stages })}\n`,
+      );
     }
     const counts = Object.values(record.stages).reduce<Record<string, number>>((acc, s) => {
       acc[s.status] = (acc[s.status] ?? 0) + 1;
@@ -79,7 +87,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     const summary = Object.entries(counts)
       .map(([status, n]) => `${n} ${status}`)
       .join(", ");
-    log.info(`run ${record.run} ${record.status} in ${((record.durationMs ?? 0) / 1000).toFixed(2)}s (${summary})`);
+    log.info(
+      `run ${record.run} ${record.status} in ${((record.durationMs ?? 0) / 1000).toFixed(2)}s (${summary})`,
+    );
     return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
   } catch (error) {
     if (!(error instanceof Error)) log.error(errorMessage(error));

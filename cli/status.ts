@@ -29,7 +29,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
       key: known?.key ?? null,
       cached: Boolean(known?.entry),
       blockedBy: known?.blockedBy ?? null,
-      lastRun: last ? { run: last.run, at: last.startedAt, durationMs: last.stages[name]?.durationMs ?? 0 } : null,
+      lastRun: last
+        ? { run: last.run, at: last.startedAt, durationMs: last.stages[name]?.durationMs ?? 0 }
+        : null,
     };
   });
   if (values.json) {
@@ -43,11 +45,21 @@ export async function statusCommand(argv: string[]): Promise<number> {
     s.cached ? "cached" : s.blockedBy ? `waits for ${s.blockedBy}` : "not cached",
     s.lastRun ? `${s.lastRun.run} (${(s.lastRun.durationMs / 1000).toFixed(1)}s)` : "never ran",
   ]);
-  process.stdout.write(`store ${store.root}\n${table([["STAGE", "USES", "KEY", "STATE", "LAST RUN"], ...rows])}`);
+  process.stdout.write(
+    `store ${store.root}\n${table([["STAGE", "USES", "KEY", "STATE", "LAST RUN"], ...rows])}`,
+  );
   return 0;
 }
 
 export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => `${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()}\n`).join("");
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd()}\n`,
+    )
+    .join("");
 }

@@ -17,7 +17,12 @@ ${COMMON_HELP}
 Exit status: 0 all entries match, 1 some do not.`;
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values } = parse("verify", argv, { ...COMMON_OPTIONS, delete: { type: "boolean", default: false } }, false);
+  const { values } = parse(
+    "verify",
+    argv,
+    { ...COMMON_OPTIONS, delete: { type: "boolean", default: false } },
+    false,
+  );
   if (values.help) {
     process.stdout.write(`${VERIFY_HELP}\n`);
     return 0;
@@ -38,7 +43,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     }
   }
   const bad = results.filter((r) => !r.ok).length;
-  if (values.json) process.stdout.write(`${JSON.stringify({ entries: results.length, mismatched: bad, results })}\n`);
+  if (values.json)
+    process.stdout.write(
+      `${JSON.stringify({ entries: results.length, mismatched: bad, results })}\n`,
+    );
   log.info(`${results.length} entries checked, ${bad} mismatched`);
   return bad === 0 ? 0 : 1;
 }
@@ -59,4 +67,3 @@ async function checkEntry(dir: string): Promise<string[]> {
   for (const extra of found.keys()) problems.push(`${extra}: not in the manifest`);
   return problems;
 }
-

@@ -156,7 +156,8 @@ function openHttp(url: URL, options: OpenOptions, redirectsLeft: number): Promis
           true,
         );
       }
-      if (guard) return new SourceError(`connection lost after ${received} bytes: ${error.message}`, true);
+      if (guard)
+        return new SourceError(`connection lost after ${received} bytes: ${error.message}`, true);
       return new SourceError(error.message, TRANSIENT_CODES.has(error.code ?? ""));
     };
 

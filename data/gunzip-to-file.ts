@@ -32,14 +32,9 @@ export async function gunzipToFile(
   const compressed = new HashTap(options.onChunk);
   const decompressed = new HashTap();
   try {
-    await pipeline(
-      source,
-      compressed,
-      createGunzip(),
-      decompressed,
-      createWriteStream(file),
-      { signal: options.signal },
-    );
+    await pipeline(source, compressed, createGunzip(), decompressed, createWriteStream(file), {
+      signal: options.signal,
+    });
   } catch (error) {
     throw zlibError(error) ?? error;
   }

@@ -25,7 +25,8 @@ export class IdxError extends Error {
 
 export function parseIdx(bytes: Uint8Array, file: string, expected: IdxExpectation): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4) throw new IdxError(file, `expected an IDX header, found only ${bytes.length} bytes`);
+  if (bytes.length < 4)
+    throw new IdxError(file, `expected an IDX header, found only ${bytes.length} bytes`);
   const magic = view.getUint32(0);
   const rank = 1 + expected.itemShape.length;
   const wantedMagic = (IDX_UBYTE << 8) | rank;
@@ -37,7 +38,10 @@ export function parseIdx(bytes: Uint8Array, file: string, expected: IdxExpectati
   }
   const headerLength = 4 + 4 * rank;
   if (bytes.length < headerLength) {
-    throw new IdxError(file, `expected a ${headerLength}-byte header, found only ${bytes.length} bytes`);
+    throw new IdxError(
+      file,
+      `expected a ${headerLength}-byte header, found only ${bytes.length} bytes`,
+    );
   }
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const itemShape = shape.slice(1);

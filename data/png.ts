@@ -44,7 +44,7 @@ export function unitToBytes(values: ArrayLike<number>): Uint8Array {
   const bytes = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = Math.round((values[i] as number) * 255);
-    bytes[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    bytes[i] = Math.min(255, Math.max(0, v));
   }
   return bytes;
 }

@@ -42,7 +42,9 @@ const StageSchema = z.strictObject({
 const PipelineSchema = z.strictObject({
   store: z.string().optional(),
   stages: z.record(
-    z.string().regex(STAGE_NAME, { error: "expected a stage name of lowercase letters, digits and -" }),
+    z
+      .string()
+      .regex(STAGE_NAME, { error: "expected a stage name of lowercase letters, digits and -" }),
     StageSchema,
   ),
 });
@@ -60,44 +62,61 @@ export function loadPipeline(file: string, options: LoadOptions): Pipeline {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
     throw new ConfigError(`${file}: cannot read the pipeline (${reason})`);
   }
   return parsePipeline(text, file, options);
 }
 
 export function parsePipeline(text: string, file: string, options: LoadOptions): Pipeline {
-  const document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new YAML.LineCounter();
+  const document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     throw new ConfigError(
       `${file}: not valid YAML`,
       document.errors.map((e) => {
-        const at = e.linePos?.[0] ? `line ${e.linePos[0].line}: ` : "";
-        const duplicate = e.code === "DUPLICATE_KEY" ? "duplicate name: " : "";
-        return `${at}${duplicate}${e.message.split("\n")[0]}`;
+        const at = `line ${lineCounter.linePos(e.pos[0]).line}: `;
+        if (e.code === "DUPLICATE_KEY") {
+          const key = /^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0].trim() ?? "";
+          return `${at}duplicate name ${show(key)}`;
+        }
+        return `${at}${e.message.split("\n")[0]}`;
       }),
     );
   }
   const parsed = PipelineSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(`${file}: invalid pipeline`, formatIssues(parsed.error));
+  if (!parsed.success)
+    throw new ConfigError(`${file}: invalid pipeline`, formatIssues(parsed.error));
   const raw = parsed.data;
 
   applyOverrides(raw, options.set ?? [], file);
   const stages = resolveStages(raw, options.registry, file);
   const order = topologicalOrder(
     new Map([...stages].map(([name, stage]) => [name, stage.needs])),
-    (cycle) => new ConfigError(`${file}: invalid pipeline`, [`stages.${cycle[0]}.needs: cycle ${cycle.join(" → ")}`]),
+    (cycle) =>
+      new ConfigError(`${file}: invalid pipeline`, [
+        `stages.${cycle[0]}.needs: cycle ${cycle.join(" → ")}`,
+      ]),
   );
   const baseDir = path.dirname(path.resolve(file));
-  const store = options.store ? path.resolve(options.store) : path.resolve(baseDir, raw.store ?? "artifacts");
+  const store = options.store
+    ? path.resolve(options.store)
+    : path.resolve(baseDir, raw.store ?? "artifacts");
   return { file, store, stages, order, raw };
 }
 
-function applyOverrides(raw: z.infer<typeof PipelineSchema>, assignments: string[], file: string): void {
+function applyOverrides(
+  raw: z.infer<typeof PipelineSchema>,
+  assignments: string[],
+  file: string,
+): void {
   for (const assignment of assignments) {
     const match = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(assignment);
     if (!match) {
-      throw new ConfigError(`--set ${assignment}: expected STAGE.PARAM=VALUE, e.g. --set train.epochs=20`);
+      throw new ConfigError(
+        `--set ${assignment}: expected STAGE.PARAM=VALUE, e.g. --set train.epochs=20`,
+      );
     }
     const [, stageName = "", paramPath = "", value = ""] = match;
     const stage = raw.stages[stageName];
@@ -136,11 +155,14 @@ function resolveStages(raw: z.infer<typeof PipelineSchema>, registry: Registry, 
     const at = `stages.${name}`;
     const worker = registry[entry.uses];
     if (!worker) {
-      issues.push(`${at}.uses: unknown worker ${show(entry.uses)} (known: ${Object.keys(registry).join(", ")})`);
+      issues.push(
+        `${at}.uses: unknown worker ${show(entry.uses)} (known: ${Object.keys(registry).join(", ")})`,
+      );
       continue;
     }
     entry.needs.forEach((need, i) => {
-      if (!raw.stages[need]) issues.push(`${at}.needs[${i}]: no stage ${show(need)} (stages: ${names.join(", ")})`);
+      if (!raw.stages[need])
+        issues.push(`${at}.needs[${i}]: no stage ${show(need)} (stages: ${names.join(", ")})`);
       else if (need === name) issues.push(`${at}.needs[${i}]: a stage cannot need itself`);
     });
     const duplicates = entry.needs.filter((need, i) => entry.needs.indexOf(need) !== i);
@@ -160,11 +182,20 @@ function resolveStages(raw: z.infer<typeof PipelineSchema>, registry: Registry, 
             `found none among ${show(entry.needs)}`,
         );
       } else {
-        issues.push(`${at}.needs: expected one stage that uses ${show(wanted)}, found ${show(providers)}`);
+        issues.push(
+          `${at}.needs: expected one stage that uses ${show(wanted)}, found ${show(providers)}`,
+        );
       }
     }
     if (params.success) {
-      stages.set(name, { name, uses: entry.uses, needs: entry.needs, params: params.data, worker, inputs });
+      stages.set(name, {
+        name,
+        uses: entry.uses,
+        needs: entry.needs,
+        params: params.data,
+        worker,
+        inputs,
+      });
     }
   }
   if (issues.length > 0) throw new ConfigError(`${file}: invalid pipeline`, issues);

@@ -38,7 +38,12 @@ export function errorMessage(error: unknown): string {
 }
 
 export function exitCodeOf(error: unknown): number {
-  if (error && typeof error === "object" && "exitCode" in error && typeof error.exitCode === "number") {
+  if (
+    error &&
+    typeof error === "object" &&
+    "exitCode" in error &&
+    typeof error.exitCode === "number"
+  ) {
     return error.exitCode;
   }
   return 1;

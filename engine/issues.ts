@@ -6,7 +6,9 @@ type Path = ReadonlyArray<PropertyKey>;
 
 export function formatPath(path: Path): string {
   return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .map((part, i) =>
+      typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`,
+    )
     .join("");
 }
 
@@ -32,7 +34,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.message.startsWith("expected")) return `${issue.message}${got}`;
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return `missing, expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+      if (issue.input === undefined)
+        return `missing, expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
       return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}${got}`;
     case "too_small":
       return `expected ${bound(issue.origin, issue.inclusive ? "at least" : "more than", issue.minimum)}${got}`;

@@ -28,7 +28,12 @@ export interface JobResult {
   durationMs: number;
 }
 
-export async function executeJob(store: Store, job: Job, log: Logger, signal: AbortSignal): Promise<JobResult> {
+export async function executeJob(
+  store: Store,
+  job: Job,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<JobResult> {
   const started = Date.now();
   const lock = await acquireLock(store.lockFile(job.stage, job.key), {
     runId: job.runId,

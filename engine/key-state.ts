@@ -30,7 +30,8 @@ export function whyRerun(previous: KeyState | undefined, next: KeyState): string
   if (previous.key === next.key) return "its cached entry is missing from the store";
   const reasons: string[] = [];
   if (previous.worker !== next.worker) reasons.push(`worker ${previous.worker} → ${next.worker}`);
-  else if (previous.version !== next.version) reasons.push(`worker version ${previous.version} → ${next.version}`);
+  else if (previous.version !== next.version)
+    reasons.push(`worker version ${previous.version} → ${next.version}`);
   const changed = diffLeaves(previous.params, next.params);
   if (changed.length > 0) reasons.push(`params changed: ${changed.join(", ")}`);
   const roles = new Set([...Object.keys(previous.inputs), ...Object.keys(next.inputs)]);
@@ -40,7 +41,8 @@ export function whyRerun(previous: KeyState | undefined, next: KeyState): string
 }
 
 function diffLeaves(before: unknown, after: unknown, prefix = ""): string[] {
-  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === "object" && !Array.isArray(v);
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffLeaves(before[k], after[k], prefix ? `${prefix}.${k}` : k));

@@ -30,7 +30,12 @@ export interface AcquireOptions {
 
 export async function acquireLock(file: string, options: AcquireOptions): Promise<Lock> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), runId: options.runId, since: new Date().toISOString() };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    runId: options.runId,
+    since: new Date().toISOString(),
+  };
   let told = false;
   for (;;) {
     options.signal?.throwIfAborted();

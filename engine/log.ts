@@ -42,12 +42,13 @@ function levelFromEnv(): Level {
 
 export const silentLogger: Logger = makeLogger({ write: () => {} });
 
-/** Hides the password of a URL such as redis://user:secret@host. */
+/** Hides the credentials of a URL: redis://user:secret@host, https://TOKEN@host. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = "***";
+    if (parsed.password) parsed.password = "***";
+    else if (parsed.username) parsed.username = "***";
+    else return url;
     return parsed.toString();
   } catch {
     return url;

@@ -2,13 +2,17 @@
 import { z } from "zod";
 
 export const positiveInt = () =>
-  z.int({ error: "expected a positive integer" }).positive({ error: "expected a positive integer" });
+  z
+    .int({ error: "expected a positive integer" })
+    .positive({ error: "expected a positive integer" });
 
 export const nonNegativeInt = () =>
   z.int({ error: "expected an integer ≥ 0" }).nonnegative({ error: "expected an integer ≥ 0" });
 
 export const positiveNumber = () =>
-  z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" });
+  z
+    .number({ error: "expected a positive number" })
+    .positive({ error: "expected a positive number" });
 
 export const sha256Hex = () =>
   z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" });

@@ -14,12 +14,17 @@ export interface StageKey {
 }
 
 export function keyFor(stage: StageConfig, inputs: Record<string, Entry>): string {
-  const digests = Object.fromEntries(Object.entries(inputs).map(([role, e]) => [role, e.manifest.digest]));
+  const digests = Object.fromEntries(
+    Object.entries(inputs).map(([role, e]) => [role, e.manifest.digest]),
+  );
   return cacheKey(stage.worker, stage.params, digests);
 }
 
 /** Entries by role, from the entries of the upstream stages. */
-export function inputsOf(stage: StageConfig, entries: ReadonlyMap<string, Entry>): Record<string, Entry> | string {
+export function inputsOf(
+  stage: StageConfig,
+  entries: ReadonlyMap<string, Entry>,
+): Record<string, Entry> | string {
   const inputs: Record<string, Entry> = {};
   for (const [role, upstream] of Object.entries(stage.inputs)) {
     const entry = entries.get(upstream);
@@ -30,7 +35,10 @@ export function inputsOf(stage: StageConfig, entries: ReadonlyMap<string, Entry>
   return inputs;
 }
 
-export async function currentKeys(pipeline: Pipeline, store: Store): Promise<Map<string, StageKey>> {
+export async function currentKeys(
+  pipeline: Pipeline,
+  store: Store,
+): Promise<Map<string, StageKey>> {
   const keys = new Map<string, StageKey>();
   const entries = new Map<string, Entry>();
   for (const name of pipeline.order) {

@@ -1,16 +1,16 @@
 // Runs the selected stages in dependency order, skipping cache hits, and
 // keeps the run record up to date as it goes.
-import { type Pipeline, type StageConfig } from "./config.ts";
+import type { Pipeline, StageConfig } from "./config.ts";
 import { ConfigError, errorMessage, InterruptedError } from "./errors.ts";
+import type { Executor } from "./executor.ts";
 import { downstreamOf, upstreamOf } from "./graph.ts";
 import { type JobResult, short } from "./job.ts";
-import { readKeyState, whyRerun, writeKeyState, type KeyState } from "./key-state.ts";
+import { type KeyState, readKeyState, whyRerun, writeKeyState } from "./key-state.ts";
 import type { Logger } from "./log.ts";
 import { currentKeys, inputsOf, keyFor } from "./plan.ts";
 import { newRunId, RunLog, type RunRecord, type StageRecord } from "./runs.ts";
 import type { Entry } from "./stage.ts";
 import type { Store } from "./store.ts";
-import type { Executor } from "./executor.ts";
 
 export interface RunOptions {
   /** Stage names; every stage when empty. */
@@ -28,10 +28,16 @@ export interface RunOptions {
   runId?: string;
 }
 
-export async function runPipeline(pipeline: Pipeline, store: Store, options: RunOptions): Promise<RunRecord> {
+export async function runPipeline(
+  pipeline: Pipeline,
+  store: Store,
+  options: RunOptions,
+): Promise<RunRecord> {
   const { log, signal } = options;
   const selection = select(pipeline, options);
-  const entries = options.only ? await cachedInputs(pipeline, store, selection.run) : new Map<string, Entry>();
+  const entries = options.only
+    ? await cachedInputs(pipeline, store, selection.run)
+    : new Map<string, Entry>();
 
   const runs = new RunLog(store.root);
   const record = runs.start(options.runId ?? newRunId(), options.command ?? []);
@@ -55,7 +61,16 @@ export async function runPipeline(pipeline: Pipeline, store: Store, options: Run
     const inputs = inputsOf(stage, entries) as Record<string, Entry>;
     const key = keyFor(stage, inputs);
     const forced = selection.forced.has(name);
-    const stageRecord = await runStage(store, stage, key, inputs, forced, record.run, options, stageLog);
+    const stageRecord = await runStage(
+      store,
+      stage,
+      key,
+      inputs,
+      forced,
+      record.run,
+      options,
+      stageLog,
+    );
     record.stages[name] = stageRecord.record;
     if (stageRecord.entry) entries.set(name, stageRecord.entry);
     if (stageRecord.record.status === "failed") record.status = "failed";
@@ -66,7 +81,8 @@ export async function runPipeline(pipeline: Pipeline, store: Store, options: Run
   record.finishedAt = new Date().toISOString();
   record.durationMs = Date.now() - started;
   await runs.save(record);
-  if (signal.aborted && record.status === "interrupted") throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+  if (signal.aborted && record.status === "interrupted")
+    throw new InterruptedError(String(signal.reason ?? "SIGINT"));
   return record;
 }
 
@@ -91,7 +107,9 @@ async function runStage(
     worker: stage.worker.worker,
     version: stage.worker.version,
     params: stage.worker.keyParams ? stage.worker.keyParams(stage.params) : stage.params,
-    inputs: Object.fromEntries(Object.entries(inputs).map(([role, e]) => [role, e.manifest.digest])),
+    inputs: Object.fromEntries(
+      Object.entries(inputs).map(([role, e]) => [role, e.manifest.digest]),
+    ),
   };
   const outputs = store.entryDir(stage.name, key);
   if (!forced) {
@@ -107,13 +125,25 @@ async function runStage(
   let result: JobResult;
   try {
     result = await options.executor.execute(
-      { runId, stage: stage.name, worker: stage.worker, params: stage.params, key, inputs, force: forced },
+      {
+        runId,
+        stage: stage.name,
+        worker: stage.worker,
+        params: stage.params,
+        key,
+        inputs,
+        force: forced,
+      },
       log,
       options.signal,
     );
   } catch (error) {
     const interrupted = error instanceof InterruptedError;
-    log.error(interrupted ? "interrupted; nothing was written to the store" : errorMessage(error).replace(/^stage \S+ failed: /, "failed: "));
+    log.error(
+      interrupted
+        ? "interrupted; nothing was written to the store"
+        : errorMessage(error).replace(/^stage \S+ failed: /, "failed: "),
+    );
     return {
       record: { status: "failed", key, durationMs: 0, reason, error: errorMessage(error) },
       interrupted,
@@ -123,7 +153,13 @@ async function runStage(
   const seconds = (result.durationMs / 1000).toFixed(1);
   if (result.ran) log.info(`done in ${seconds}s → ${outputs}`);
   return {
-    record: { status: result.ran ? "ran" : "cached", key, durationMs: result.durationMs, outputs, reason },
+    record: {
+      status: result.ran ? "ran" : "cached",
+      key,
+      durationMs: result.durationMs,
+      outputs,
+      reason,
+    },
     entry: result.entry,
   };
 }
@@ -133,7 +169,10 @@ interface Selection {
   forced: Set<string>;
 }
 
-export function select(pipeline: Pipeline, options: Pick<RunOptions, "targets" | "force" | "downstream" | "only">): Selection {
+export function select(
+  pipeline: Pipeline,
+  options: Pick<RunOptions, "targets" | "force" | "downstream" | "only">,
+): Selection {
   const targets = options.targets?.length ? options.targets : pipeline.order;
   const unknown = targets.filter((t) => !pipeline.stages.has(t));
   if (unknown.length > 0) {
@@ -148,7 +187,11 @@ export function select(pipeline: Pipeline, options: Pick<RunOptions, "targets" |
 }
 
 /** For --only: the entries every selected stage reads, which must already be in the store. */
-async function cachedInputs(pipeline: Pipeline, store: Store, selected: Set<string>): Promise<Map<string, Entry>> {
+async function cachedInputs(
+  pipeline: Pipeline,
+  store: Store,
+  selected: Set<string>,
+): Promise<Map<string, Entry>> {
   const keys = await currentKeys(pipeline, store);
   const entries = new Map<string, Entry>();
   const missing: string[] = [];
@@ -158,7 +201,9 @@ async function cachedInputs(pipeline: Pipeline, store: Store, selected: Set<stri
       const known = keys.get(need);
       if (known?.entry) entries.set(need, known.entry);
       else {
-        const why = known?.key ? `no entry for key ${short(known.key)}` : `its input ${known?.blockedBy} is not in the store either`;
+        const why = known?.key
+          ? `no entry for key ${short(known.key)}`
+          : `its input ${known?.blockedBy} is not in the store either`;
         missing.push(`${name} needs ${need}: ${why}`);
       }
     }

@@ -43,16 +43,17 @@ export class Store {
   }
 
   async makeTempDir(stage: string, key: string): Promise<string> {
-    const dir = path.join(this.root, "tmp", `${stage}-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const dir = path.join(
+      this.root,
+      "tmp",
+      `${stage}-${key.slice(0, 12)}-${process.pid}-${randomBytes(4).toString("hex")}`,
+    );
     await fs.mkdir(dir, { recursive: true });
     return dir;
   }
 
   /** Hashes what the worker wrote, writes the manifest last and renames the directory into place. */
-  async commit(
-    tempDir: string,
-    manifest: Omit<Manifest, "files" | "digest">,
-  ): Promise<Entry> {
+  async commit(tempDir: string, manifest: Omit<Manifest, "files" | "digest">): Promise<Entry> {
     const files = await hashTree(tempDir);
     const complete: Manifest = { ...manifest, digest: digestOf(files), files };
     await fs.writeFile(path.join(tempDir, MANIFEST), `${JSON.stringify(complete, null, 2)}\n`);
@@ -78,7 +79,8 @@ export class Store {
     const tmp = path.join(this.root, "tmp");
     for (const name of await listDir(tmp)) {
       const pid = Number(/-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1]);
-      if (Number.isInteger(pid) && !isAlive(pid)) await fs.rm(path.join(tmp, name), { recursive: true, force: true });
+      if (Number.isInteger(pid) && !isAlive(pid))
+        await fs.rm(path.join(tmp, name), { recursive: true, force: true });
     }
   }
 }

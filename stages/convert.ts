@@ -36,7 +36,10 @@ export const convert: Stage<ConvertParams> = {
         kind: "images",
         itemShape: [params.height, params.width],
       });
-      const labels = parseIdx(await fs.readFile(labelsFile), labelsFile, { kind: "labels", itemShape: [] });
+      const labels = parseIdx(await fs.readFile(labelsFile), labelsFile, {
+        kind: "labels",
+        itemShape: [],
+      });
       if (images.shape[0] !== labels.shape[0]) {
         throw new Error(
           `${split} split: ${imagesFile} has ${images.shape[0]} images but ${labelsFile} has ${labels.shape[0]} labels`,
@@ -52,7 +55,9 @@ export const convert: Stage<ConvertParams> = {
       await writeNpy(path.join(outDir, `${split}-labels.npy`), labels.shape, labels.data);
       arrays[`${split}-images.npy`] = { dtype: "uint8", shape: images.shape };
       arrays[`${split}-labels.npy`] = { dtype: "uint8", shape: labels.shape };
-      log.info(`${split}: ${images.shape[0]} images of ${params.height}x${params.width}, labels 0..${params.classes - 1}`);
+      log.info(
+        `${split}: ${images.shape[0]} images of ${params.height}x${params.width}, labels 0..${params.classes - 1}`,
+      );
     }
     describe({ format: "NumPy .npy 1.0, C order", arrays });
   },

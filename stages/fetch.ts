@@ -100,6 +100,16 @@ function sha256Hex(of: string) {
     .transform((hex) => hex.toLowerCase());
 }
 
+/** Errors for an object: a wrong type or an unknown key, with what was expected. */
+function objectError(expectation: string) {
+  return (issue: { code?: string; keys?: readonly string[] }) => {
+    if (issue.code === "unrecognized_keys") {
+      return `unknown ${issue.keys?.map((key) => `"${key}"`).join(", ")}: expected ${expectation}`;
+    }
+    return issue.code === "invalid_type" ? `expected ${expectation}` : undefined;
+  };
+}
+
 const fileSpec = z.strictObject(
   {
     name: z
@@ -108,10 +118,10 @@ const fileSpec = z.strictObject(
     sha256: sha256Hex("the decompressed file"),
     gzipSha256: sha256Hex("the published .gz archive").optional(),
   },
-  { error: "expected { name, sha256, gzipSha256? } for a dataset file" },
+  { error: objectError("{ name, sha256, gzipSha256? } for a dataset file") },
 );
 
-const filesExpectation = "expected { trainImages, trainLabels, testImages, testLabels }";
+const filesExpectation = "{ trainImages, trainLabels, testImages, testLabels }";
 
 export const fetchParams = z.strictObject(
   {
@@ -137,14 +147,14 @@ export const fetchParams = z.strictObject(
           testImages: fileSpec,
           testLabels: fileSpec,
         },
-        { error: filesExpectation },
+        { error: objectError(filesExpectation) },
       )
       .default(() => structuredClone(FASHION_MNIST_FILES) as Record<FetchRole, FileSpec>),
     timeoutMs: wholeNumber(1, "a whole number of milliseconds greater than 0").default(30_000),
     retries: wholeNumber(0, "a whole number of retries, 0 or more").default(3),
     retryDelayMs: wholeNumber(0, "a whole number of milliseconds, 0 or more").default(500),
   },
-  { error: "expected fetch params { sources, files, timeoutMs, retries, retryDelayMs }" },
+  { error: objectError("fetch params { sources, files, timeoutMs, retries, retryDelayMs }") },
 );
 
 export type FetchParams = z.infer<typeof fetchParams>;
@@ -229,12 +239,12 @@ async function receive(
       signal: context.signal,
       onChunk: (bytes) => progress.tick(bytes),
     });
-    const gzipMatched = checkGzip(context, spec, shown, result.gzipSha256);
     if (result.sha256 !== spec.sha256) {
       throw new SourceError(
         `decompressed SHA-256 mismatch for ${spec.name}: expected ${spec.sha256}, actual ${result.sha256}`,
       );
     }
+    const gzipMatched = checkGzip(context, spec, shown, result.gzipSha256);
     await fs.rename(temp, target);
     verified = true;
     return { ...result, gzipMatched };
