@@ -56,6 +56,22 @@ describe("pipeline run on the real Fashion-MNIST files", () => {
   });
 });
 
+describe("Debian's dataset-fashion-mnist package as the source", () => {
+  it("is accepted by the decompressed checksums although its gzip headers differ", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "mrs-robot-debian-"));
+    await fs.copyFile(path.join(REPO, "pipeline.yaml"), path.join(dir, "pipeline.yaml"));
+    const source = "fetch.sources=file:///usr/share/datasets/fashion-mnist";
+    const result = await runCli(["run", "fetch", "--json", "--set", source], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const outputs = parseRun(result.stdout).stages.fetch?.outputs as string;
+    const manifest = JSON.parse(await fs.readFile(path.join(outputs, "manifest.json"), "utf8"));
+    const trainImages = manifest.details.files.trainImages;
+    assert.equal(trainImages.sha256, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888");
+    assert.equal(trainImages.gzipMatched, false);
+    assert.match(result.stderr, /the gzip bytes from file:\/\/\/usr\/share\/datasets\/fashion-mnist\/train-images-idx3-ubyte.gz differ from the published archive/);
+  });
+});
+
 describe("pipeline run on a generated data set", () => {
   it("keeps fetch cached when only the sources change", async () => {
     const fixture = await makeFixture();
