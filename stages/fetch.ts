@@ -183,14 +183,19 @@ export const fetch: Stage<FetchParams> = {
   usesTensorflow: false,
   async run(context) {
     const files: Partial<Record<FetchRole, FetchedFile>> = {};
-    for (const role of ROLES) files[role] = await fetchFile(context, role);
+    const unreachable = new Map<string, string>();
+    for (const role of ROLES) files[role] = await fetchFile(context, role, unreachable);
     context.describe({ files });
   },
 };
 
+/** Errors that say the source's host cannot be reached at all, for any file. */
+const UNREACHABLE = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/;
+
 async function fetchFile(
   context: StageContext<FetchParams>,
   role: FetchRole,
+  unreachable: Map<string, string>,
 ): Promise<FetchedFile> {
   const { params, log } = context;
   const spec = params.files[role];
@@ -199,6 +204,14 @@ async function fetchFile(
   for (const [index, base] of params.sources.entries()) {
     const url = sourceUrl(base, spec.name);
     const shown = redactUrl(url);
+    const known = unreachable.get(base);
+    if (known) {
+      log.debug(
+        `${spec.name}: skipping ${redactUrl(base)}, unreachable earlier in this run (${known})`,
+      );
+      failures.push(`  ${shown}: not tried, unreachable earlier in this run (${known})`);
+      continue;
+    }
     try {
       const result = await download(url, (body) => receive(context, spec, shown, body, target), {
         timeoutMs: params.timeoutMs,
@@ -218,6 +231,8 @@ async function fetchFile(
       const next = index + 1 < params.sources.length ? "trying the next source" : "no source left";
       log.warn(`${spec.name}: ${shown} failed: ${error.message}; ${next}`);
       failures.push(`  ${shown}: ${error.message}`);
+      const host = UNREACHABLE.exec(error.message)?.[0];
+      if (host) unreachable.set(base, host);
     }
   }
   throw new Error(`${spec.name}: no source delivered a verified copy:\n${failures.join("\n")}`);
