@@ -33,6 +33,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
       ? ((tf.version as Record<string, string>)["tfjs-node"] ?? info.version)
       : undefined,
     library: info.library ?? null,
+    origin: info.origin ?? null,
     fallbackReason: info.fallbackReason ?? null,
   };
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -43,6 +44,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
         `backend   ${report.backend}${report.native ? " (native)" : " (pure JS: no native library could be loaded)"}`,
         `tfjs      ${report.tfjs}`,
         `library   ${report.library ?? report.fallbackReason ?? "-"}`,
+        ...(report.origin ? [`origin    ${report.origin}`] : []),
         "",
       ].join("\n"),
     );

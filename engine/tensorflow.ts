@@ -13,6 +13,8 @@ export interface BackendInfo {
   native: boolean;
   /** Where the TensorFlow C library was loaded from, when native. */
   library?: string;
+  /** How that library got there. */
+  origin?: string;
   fallbackReason?: string;
 }
 
@@ -31,6 +33,7 @@ export function loadTensorflow(): { tf: TF; info: BackendInfo } {
         version: tf.version.tfjs,
         native: true,
         library: nativeLibraryPath(),
+        origin: libraryOrigin(),
       },
     };
   } catch (error) {
@@ -50,6 +53,19 @@ export function loadTensorflow(): { tf: TF; info: BackendInfo } {
     };
   }
   return loaded;
+}
+
+function libraryOrigin(): string {
+  try {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const pkg = path.dirname(require.resolve("@tensorflow/tfjs-node/package.json"));
+    const marker = JSON.parse(
+      fs.readFileSync(path.join(pkg, "deps/mrs-robot-origin.json"), "utf8"),
+    );
+    return String(marker.origin);
+  } catch {
+    return "libtensorflow downloaded by tfjs-node's installer";
+  }
 }
 
 function nativeLibraryPath(): string | undefined {

@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 
 const TF_VERSION = "2.21.0";
 const LIB_ENV = "MRS_ROBOT_LIBTENSORFLOW";
+// Read by `pipeline doctor` to say where the library came from.
+const ORIGIN_FILE = "mrs-robot-origin.json";
 const here = path.dirname(fileURLToPath(import.meta.url));
 // npm installs this package as a copy under the project's node_modules.
 const nodeModules = here.slice(0, here.lastIndexOf(`${path.sep}node_modules${path.sep}`) + 13);
@@ -23,13 +25,17 @@ async function main() {
   if (fs.existsSync(path.join(tfjsNode, "deps/lib/libtensorflow.so"))) return;
 
   const lib = process.env[LIB_ENV]
-    ? fromDirectory(process.env[LIB_ENV])
+    ? { ...fromDirectory(process.env[LIB_ENV]), origin: `${LIB_ENV}=${process.env[LIB_ENV]}` }
     : (await googleStorageReachable())
       ? undefined
       : (cachedExtraction() ?? extractWheel());
   if (!lib) return;
 
   layDeps(lib);
+  fs.writeFileSync(
+    path.join(tfjsNode, "deps", ORIGIN_FILE),
+    `${JSON.stringify({ origin: lib.origin, root: lib.root })}\n`,
+  );
   say(`tfjs-node will build its binding against ${lib.root}`);
 }
 
@@ -77,7 +83,10 @@ function cachedExtraction() {
   const root = cacheDir();
   if (!fs.existsSync(path.join(root, "complete"))) return undefined;
   say(`using the cached TensorFlow ${TF_VERSION} C library in ${root}`);
-  return fromDirectory(root);
+  return {
+    ...fromDirectory(root),
+    origin: `tensorflow-cpu==${TF_VERSION} wheel, cached extraction`,
+  };
 }
 
 function extractWheel() {
@@ -118,7 +127,10 @@ function extractWheel() {
   fs.mkdirSync(path.dirname(root), { recursive: true });
   fs.renameSync(staging, root);
   fs.rmSync(download, { recursive: true, force: true });
-  return fromDirectory(root);
+  return {
+    ...fromDirectory(root),
+    origin: `tensorflow-cpu==${TF_VERSION} wheel, fetched with pip`,
+  };
 }
 
 const EXTRACT = `
