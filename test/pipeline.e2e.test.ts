@@ -66,9 +66,15 @@ describe("Debian's dataset-fashion-mnist package as the source", () => {
     const outputs = parseRun(result.stdout).stages.fetch?.outputs as string;
     const manifest = JSON.parse(await fs.readFile(path.join(outputs, "manifest.json"), "utf8"));
     const trainImages = manifest.details.files.trainImages;
-    assert.equal(trainImages.sha256, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888");
+    assert.equal(
+      trainImages.sha256,
+      "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    );
     assert.equal(trainImages.gzipMatched, false);
-    assert.match(result.stderr, /the gzip bytes from file:\/\/\/usr\/share\/datasets\/fashion-mnist\/train-images-idx3-ubyte.gz differ from the published archive/);
+    assert.match(
+      result.stderr,
+      /the gzip bytes from file:\/\/\/usr\/share\/datasets\/fashion-mnist\/train-images-idx3-ubyte.gz differ from the published archive/,
+    );
   });
 });
 
