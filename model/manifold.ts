@@ -32,10 +32,9 @@ export function axisValues(options: AxisOptions): number[] {
 }
 
 /**
- * The latent vectors of a `columns.length` x `rows.length` grid, row-major
- * from the top-left cell: dimension 0 grows left to right, dimension 1 grows
- * bottom to top (the top row holds the highest value, as on a plot), and the
- * other dimensions stay at 0.
+ * The latent vectors of a grid, row-major from the top-left cell: cell (r, c)
+ * holds z[0] = columns[c] and z[1] = rows[r], the other dimensions 0. Pass
+ * rows top first, highest value first, so the picture reads like a plot.
  */
 export function gridLatents(
   columns: readonly number[],
@@ -45,10 +44,10 @@ export function gridLatents(
   if (latentDim < 2) throw new Error(`the manifold needs latentDim >= 2, got ${latentDim}`);
   const z = new Float32Array(columns.length * rows.length * latentDim);
   let cell = 0;
-  for (let r = rows.length - 1; r >= 0; r--) {
+  for (const y of rows) {
     for (const x of columns) {
       z[cell * latentDim] = x;
-      z[cell * latentDim + 1] = rows[r] as number;
+      z[cell * latentDim + 1] = y;
       cell++;
     }
   }
