@@ -22,15 +22,7 @@ export function topologicalOrder(graph: Graph, onCycle: (cycle: string[]) => Err
 
 /** The nodes and everything they need, transitively. */
 export function upstreamOf(graph: Graph, nodes: Iterable<string>): Set<string> {
-  const found = new Set<string>();
-  const stack = [...nodes];
-  while (stack.length > 0) {
-    const node = stack.pop() as string;
-    if (found.has(node)) continue;
-    found.add(node);
-    stack.push(...(graph.get(node) ?? []));
-  }
-  return found;
+  return reach(graph, nodes);
 }
 
 /** The nodes and everything that needs them, transitively. */
@@ -39,13 +31,17 @@ export function downstreamOf(graph: Graph, nodes: Iterable<string>): Set<string>
   for (const [node, needs] of graph) {
     for (const need of needs) dependants.set(need, [...(dependants.get(need) ?? []), node]);
   }
+  return reach(dependants, nodes);
+}
+
+function reach(edges: Graph, nodes: Iterable<string>): Set<string> {
   const found = new Set<string>();
   const stack = [...nodes];
   while (stack.length > 0) {
     const node = stack.pop() as string;
     if (found.has(node)) continue;
     found.add(node);
-    stack.push(...(dependants.get(node) ?? []));
+    stack.push(...(edges.get(node) ?? []));
   }
   return found;
 }
