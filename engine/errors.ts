@@ -33,6 +33,11 @@ export class InterruptedError extends Error {
   }
 }
 
+/** The InterruptedError an aborted signal carries, or one made for it. */
+export function interruption(signal: AbortSignal): InterruptedError {
+  return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError();
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,7 +3,7 @@
 // commit it to the store.
 import fs from "node:fs/promises";
 import os from "node:os";
-import { InterruptedError, StageFailedError } from "./errors.ts";
+import { interruption, StageFailedError } from "./errors.ts";
 import { acquireLock } from "./lock.ts";
 import type { Logger } from "./log.ts";
 import { makeProgress } from "./progress.ts";
@@ -73,7 +73,7 @@ export async function executeJob(
       signal.throwIfAborted();
     } catch (error) {
       await fs.rm(outDir, { recursive: true, force: true });
-      if (signal.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+      if (signal.aborted) throw interruption(signal);
       throw new StageFailedError(job.stage, error);
     }
     const finishedAt = new Date();

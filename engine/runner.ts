@@ -1,7 +1,7 @@
 // Runs the selected stages in dependency order, skipping cache hits, and
 // keeps the run record up to date as it goes.
 import type { Pipeline, StageConfig } from "./config.ts";
-import { ConfigError, errorMessage, InterruptedError } from "./errors.ts";
+import { ConfigError, errorMessage, InterruptedError, interruption } from "./errors.ts";
 import type { Executor } from "./executor.ts";
 import { downstreamOf, upstreamOf } from "./graph.ts";
 import { type JobResult, short } from "./job.ts";
@@ -81,8 +81,7 @@ export async function runPipeline(
   record.finishedAt = new Date().toISOString();
   record.durationMs = Date.now() - started;
   await runs.save(record);
-  if (signal.aborted && record.status === "interrupted")
-    throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+  if (signal.aborted && record.status === "interrupted") throw interruption(signal);
   return record;
 }
 
