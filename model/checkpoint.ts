@@ -58,7 +58,9 @@ export async function loadCheckpoint<M>(
   offset += (4 - (offset % 4)) % 4;
   const expected = header.lengths.reduce((a, b) => a + b, 0) * 4;
   if (bytes.length - offset !== expected) {
-    throw new Error(`${file}: expected ${expected} bytes of arrays, found ${bytes.length - offset}`);
+    throw new Error(
+      `${file}: expected ${expected} bytes of arrays, found ${bytes.length - offset}`,
+    );
   }
   const state = { step: header.step } as ParamState;
   let index = 0;
@@ -66,7 +68,9 @@ export async function loadCheckpoint<M>(
     const values = {} as Named<Float32Array>;
     for (const name of PARAM_NAMES) {
       const length = header.lengths[index++] as number;
-      values[name] = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + length * 4));
+      values[name] = new Float32Array(
+        bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + length * 4),
+      );
       offset += length * 4;
     }
     state[group] = values;

@@ -15,7 +15,9 @@ export interface ImageSet {
 export async function readImages(file: string, limit = 0): Promise<ImageSet> {
   const array = await readNpy(file);
   if (array.dtype !== "uint8" || array.shape.length < 2) {
-    throw new Error(`${file}: expected uint8 images [N, H, W], found ${array.dtype} [${array.shape}]`);
+    throw new Error(
+      `${file}: expected uint8 images [N, H, W], found ${array.dtype} [${array.shape}]`,
+    );
   }
   const total = array.shape[0] as number;
   const pixels = array.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -23,7 +25,10 @@ export async function readImages(file: string, limit = 0): Promise<ImageSet> {
   return { bytes: (array.data as Uint8Array).subarray(0, count * pixels), count, pixels };
 }
 
-export async function readDataset(dir: string, limit = 0): Promise<{ train: ImageSet; test: ImageSet }> {
+export async function readDataset(
+  dir: string,
+  limit = 0,
+): Promise<{ train: ImageSet; test: ImageSet }> {
   const train = await readImages(path.join(dir, "train-images.npy"), limit);
   const test = await readImages(path.join(dir, "test-images.npy"));
   if (train.count === 0) throw new Error(`${dir}: no training images`);
@@ -42,4 +47,22 @@ export function uploadImages(tf: TF, set: ImageSet): Tensor2D {
   // the JS copy can be collected before training allocates more.
   tf.slice(images, [0, 0], [1, 1]).dispose();
   return images;
+}
+
+export interface Images {
+  train: Tensor2D;
+  test: Tensor2D;
+  pixels: number;
+}
+
+/** Reads and uploads both splits; the uint8 copies are dropped on return. */
+export async function loadImages(tf: TF, dir: string, limit = 0): Promise<Images> {
+  const { train, test } = await readDataset(dir, limit);
+  const trainImages = uploadImages(tf, train);
+  try {
+    return { train: trainImages, test: uploadImages(tf, test), pixels: train.pixels };
+  } catch (error) {
+    trainImages.dispose();
+    throw error;
+  }
 }

@@ -178,7 +178,8 @@ export function nativeKernels(tf: TF, backend: NodeBackend): Kernels {
       const product = run("MatMul", matMulAttrs[1] as OpAttr[], [row(x), row(y)]);
       return run("Reshape", reshapeAttrs, [product, asScalar]);
     },
-    halves: (x) => backend.executeMultipleOutputs("Split", splitAttrs, [axis1, x], 2) as [Tensor, Tensor],
+    halves: (x) =>
+      backend.executeMultipleOutputs("Split", splitAttrs, [axis1, x], 2) as [Tensor, Tensor],
     joinColumns: (x, y) => run("ConcatV2", concatAttrs, [x, y, axis1]),
     gatherRows: (x, indices) => run("GatherV2", gatherAttrs, [x, indices, axis0]),
     dispose: () => {

@@ -81,7 +81,12 @@ function resourceStore(
       [],
     );
     tf.tidy(() => {
-      backend.executeMultipleOutputs("AssignVariableOp", [dtype], [handle, tf.tensor(values, shape)], 0);
+      backend.executeMultipleOutputs(
+        "AssignVariableOp",
+        [dtype],
+        [handle, tf.tensor(values, shape)],
+        0,
+      );
     });
     return tf.keep(handle);
   };
@@ -133,7 +138,18 @@ function resourceStore(
           backend.executeMultipleOutputs(
             "ResourceApplyAdam",
             adamAttrs,
-            [weights[name], m[name], v[name], beta1Power, beta2Power, lr, beta1, beta2, epsilon, grads[name]],
+            [
+              weights[name],
+              m[name],
+              v[name],
+              beta1Power,
+              beta2Power,
+              lr,
+              beta1,
+              beta2,
+              epsilon,
+              grads[name],
+            ],
             0,
           );
         }
@@ -181,13 +197,13 @@ function variableStore(
       const rate =
         (adam.learningRate * Math.sqrt(1 - adam.beta2 ** step)) / (1 - adam.beta1 ** step);
       // 1 − β in float32 arithmetic, as the native kernel computes it.
-      const keep1 = Math.fround(1 - Math.fround(adam.beta1));
-      const keep2 = Math.fround(1 - Math.fround(adam.beta2));
+      const oneMinusBeta1 = Math.fround(1 - Math.fround(adam.beta1));
+      const oneMinusBeta2 = Math.fround(1 - Math.fround(adam.beta2));
       tf.tidy(() => {
         for (const name of PARAM_NAMES) {
           const g = grads[name];
-          const mNext = tf.add(m[name], tf.mul(tf.sub(g, m[name]), keep1));
-          const vNext = tf.add(v[name], tf.mul(tf.sub(tf.square(g), v[name]), keep2));
+          const mNext = tf.add(m[name], tf.mul(tf.sub(g, m[name]), oneMinusBeta1));
+          const vNext = tf.add(v[name], tf.mul(tf.sub(tf.square(g), v[name]), oneMinusBeta2));
           const delta = tf.div(tf.mul(mNext, rate), tf.add(tf.sqrt(vNext), adam.epsilon));
           weights[name].assign(tf.sub(weights[name], delta));
           m[name].assign(mNext);

@@ -28,9 +28,12 @@ export async function hasEvents(dir: string): Promise<boolean> {
   }
 }
 
+/** Writes to `dirs`; to none when the backend is not tfjs-node (see `dirs`). */
 export async function openBoard(tf: TF, dirs: string[]): Promise<Board> {
   const writers: ReturnType<TF["node"]["summaryFileWriter"]>[] = [];
-  for (const dir of dirs) {
+  const available =
+    tf.getBackend() === "tensorflow" && typeof tf.node?.summaryFileWriter === "function";
+  for (const dir of available ? dirs : []) {
     await fs.mkdir(dir, { recursive: true });
     writers.push(tf.node.summaryFileWriter(dir));
   }
@@ -42,7 +45,7 @@ export async function openBoard(tf: TF, dirs: string[]): Promise<Board> {
     }
   };
   return {
-    dirs,
+    dirs: available ? dirs : [],
     batch(step, v) {
       write(BATCH_TAGS, [v.loss, v.reconstruction, v.kl], step);
     },

@@ -37,7 +37,7 @@ export interface EpochOptions {
 export interface Trainer {
   readonly kernels: Kernels;
   readonly store: ParamStore;
-  trainEpoch(epoch: number, options?: EpochOptions): EpochLosses;
+  trainEpoch(epoch: number, options?: EpochOptions): Promise<EpochLosses>;
   /** Mean reconstruction and KL per image, one z sample each with a fixed ε. */
   evaluate(images: Tensor2D): { reconstruction: number; kl: number };
   /** Decoded images for latent points [n, latentDim], as floats in [0, 1]. */
@@ -50,10 +50,18 @@ export interface Trainer {
 // scaled by the batch size instead, which makes the update exactly that of
 // the mean loss.
 export function adamFor(config: TrainerConfig): AdamConfig {
-  return { learningRate: config.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 * config.batchSize };
+  return {
+    learningRate: config.learningRate,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7 * config.batchSize,
+  };
 }
 
-const READ_EVERY_MS = 250;
+// Reading losses waits for nothing (tfjs-node runs ops synchronously), but
+// each read is a round trip, so they are batched; between reads the loop
+// yields to the event loop, so an abort signal or a timer can fire.
+const READ_EVERY_MS = 200;
 
 export function createTrainer(
   tf: TF,
@@ -97,7 +105,7 @@ export function createTrainer(
   return {
     kernels,
     store,
-    trainEpoch(epoch, options = {}) {
+    async trainEpoch(epoch, options = {}) {
       const started = performance.now();
       const order = permutation(count, makeRandom(deriveSeed(config.seed, "shuffle", epoch)));
       const epsilon = normalArray(
@@ -131,12 +139,16 @@ export function createTrainer(
           result.sizes.push(size);
           const end = start + size;
           pending.push(
-            ...step(order.subarray(start, end), epsilon.subarray(start * latentDim, end * latentDim)),
+            ...step(
+              order.subarray(start, end),
+              epsilon.subarray(start * latentDim, end * latentDim),
+            ),
           );
           const now = performance.now();
           if (now - lastRead >= READ_EVERY_MS) {
             readPending();
             lastRead = now;
+            await new Promise((resolve) => setImmediate(resolve));
           }
           options.onStep?.(start + size, seen > 0 ? sum / seen : undefined);
         }

@@ -5,9 +5,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { StageContext } from "../engine/stage.ts";
-import { loadTensorflow } from "../engine/tensorflow.ts";
+import { type BackendInfo, loadTensorflow } from "../engine/tensorflow.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-import { readDataset, uploadImages } from "./dataset.ts";
+import { type Images, loadImages } from "./dataset.ts";
 import { type Architecture, INIT_SCHEME, initialParams } from "./params.ts";
 import { PREVIEW_GRID, previewLatents, previewName, previewPng } from "./preview.ts";
 import { saveModels } from "./save.ts";
@@ -64,22 +64,48 @@ export async function runTraining(
   datasetDir: string,
 ): Promise<void> {
   const { tf, info } = loadTensorflow();
+  const images = await loadImages(tf, datasetDir, context.params.limit);
+  try {
+    await trainOn(context, images, info);
+  } finally {
+    tf.dispose([images.train, images.test]);
+  }
+}
+
+async function trainOn(
+  context: StageContext<TrainOptions>,
+  images: Images,
+  info: BackendInfo,
+): Promise<void> {
+  const { tf } = loadTensorflow();
   const { params: p, log } = context;
-  const data = await readDataset(datasetDir, p.limit);
+  const counts = { train: images.train.shape[0], test: images.test.shape[0] };
   const arch: Architecture = {
-    inputDim: data.train.pixels,
+    inputDim: images.pixels,
     intermediateDim: p.intermediateDim,
     latentDim: p.latentDim,
   };
   const { logDir: _, ...keyed } = p;
-  const fingerprint = JSON.stringify({ ...keyed, train: data.train.count, test: data.test.count, arch });
+  const fingerprint = JSON.stringify({
+    ...keyed,
+    ...counts,
+    arch,
+  });
   const checkpointFile = path.join(context.workDir, CHECKPOINT_FILE);
+  for (const name of await fs.readdir(context.workDir)) {
+    // Left by a process killed while writing a checkpoint.
+    if (name.startsWith(`${CHECKPOINT_FILE}.`) && name.endsWith(".tmp")) {
+      await fs.rm(path.join(context.workDir, name), { force: true });
+    }
+  }
   const saved = await loadCheckpoint<Meta>(checkpointFile);
   const resumed = saved?.meta.fingerprint === fingerprint ? saved : undefined;
-  if (saved && !resumed) log.warn(`ignoring ${checkpointFile}: it was written for other params or data`);
+  if (saved && !resumed)
+    log.warn(`ignoring ${checkpointFile}: it was written for other params or data`);
   const meta: Meta = resumed?.meta ?? { fingerprint, history: [], batches: [] };
   const state = resumed?.state ?? freshState(initialParams(arch, p.seed));
-  if (resumed) log.info(`resuming after epoch ${meta.history.length}/${p.epochs} from ${checkpointFile}`);
+  if (resumed)
+    log.info(`resuming after epoch ${meta.history.length}/${p.epochs} from ${checkpointFile}`);
 
   const previewsOut = path.join(context.outDir, "previews");
   const previewsKept = path.join(context.workDir, "previews");
@@ -90,37 +116,46 @@ export async function runTraining(
     await fs.copyFile(path.join(previewsKept, name), path.join(previewsOut, name));
   }
 
-  const boardDirs = [path.join(context.outDir, "logs"), ...(p.logDir ? [path.resolve(p.logDir)] : [])];
+  const boardDirs = [
+    path.join(context.outDir, "logs"),
+    ...(p.logDir ? [path.resolve(p.logDir)] : []),
+  ];
   const fresh = [];
   for (const dir of boardDirs) if (!(await hasEvents(dir))) fresh.push(dir);
   const board = await openBoard(tf, boardDirs);
+  if (board.dirs.length === 0)
+    log.warn(`no TensorBoard logs: the ${info.backend} backend cannot write them`);
   if (meta.history.length > 0 && fresh.length > 0) {
     const replay = await openBoard(tf, fresh);
-    meta.history.forEach((record, i) => writeEpoch(replay, record, meta.batches[i], i));
+    for (const [i, record] of meta.history.entries()) {
+      writeEpoch(replay, record, meta.batches[i], i);
+    }
     replay.flush();
   }
 
-  const train = uploadImages(tf, data.train);
-  const test = uploadImages(tf, data.test);
   const trainer = createTrainer(
     tf,
-    train,
+    images.train,
     { arch, batchSize: p.batchSize, learningRate: p.learningRate, loss: p.loss, seed: p.seed },
     state,
   );
   const latents = previewLatents(arch.latentDim);
+  const resumedAfter = meta.history.length;
   try {
     for (let epoch = meta.history.length + 1; epoch <= p.epochs; epoch++) {
-      const progress = context.progress(`epoch ${epoch}/${p.epochs}`, data.train.count, " img");
+      const progress = context.progress(`epoch ${epoch}/${p.epochs}`, counts.train, " img");
       let done = 0;
-      const losses = trainer.trainEpoch(epoch, {
+      const losses = await trainer.trainEpoch(epoch, {
         signal: context.signal,
-        onStep(images, running) {
-          progress.tick(images - done, running === undefined ? undefined : `loss ${running.toFixed(2)}`);
-          done = images;
+        onStep(seen, running) {
+          progress.tick(
+            seen - done,
+            running === undefined ? undefined : `loss ${running.toFixed(2)}`,
+          );
+          done = seen;
         },
       });
-      const record = epochRecord(epoch, losses, trainer.evaluate(test));
+      const record = epochRecord(epoch, losses, trainer.evaluate(images.test));
       progress.done(`loss ${record.loss.toFixed(2)}`);
 
       const name = previewName(epoch);
@@ -153,10 +188,10 @@ export async function runTraining(
       latentDim: arch.latentDim,
       intermediateDim: arch.intermediateDim,
       loss: p.loss,
-      trainImages: data.train.count,
-      testImages: data.test.count,
+      trainImages: counts.train,
+      testImages: counts.test,
       epochs: meta.history.length,
-      resumedAfterEpoch: resumed ? resumed.meta.history.length : 0,
+      resumedAfterEpoch: resumedAfter,
       finalLoss: last?.loss,
       finalReconstruction: last?.reconstruction,
       finalKl: last?.kl,
@@ -166,7 +201,6 @@ export async function runTraining(
     });
   } finally {
     trainer.dispose();
-    tf.dispose([train, test]);
   }
 }
 

@@ -6,7 +6,13 @@ import { test } from "node:test";
 import type { Tensor, Variable } from "@tensorflow/tfjs-node";
 import { loadTensorflow } from "../engine/tensorflow.ts";
 import { makeKernels } from "../model/kernels.ts";
-import { type Architecture, initialParams, type Named, PARAM_NAMES, paramShapes } from "../model/params.ts";
+import {
+  type Architecture,
+  initialParams,
+  type Named,
+  PARAM_NAMES,
+  paramShapes,
+} from "../model/params.ts";
 import { makeRandom } from "../model/rng.ts";
 import { createStore, freshState } from "../model/store.ts";
 import { lossAndGradients, type ReconstructionLoss } from "../model/vae.ts";
@@ -75,12 +81,13 @@ for (const kernelsName of ["native", "portable"] as const) {
       const kernels = makeKernels(tf, kernelsName);
       assert.equal(kernels.name, kernelsName);
       try {
-        const reference = tf.variableGrads(() =>
-          referenceLoss(weights, x, epsilon, loss) as ReturnType<typeof tf.scalar>,
+        const reference = tf.variableGrads(
+          () => referenceLoss(weights, x, epsilon, loss) as ReturnType<typeof tf.scalar>,
         );
         const mine = lossAndGradients(kernels, weights, x, epsilon, loss);
-        const total = mine.reconstruction.dataSync()[0]! + mine.kl.dataSync()[0]!;
-        const expectedLoss = reference.value.dataSync()[0]!;
+        const scalar = (t: Tensor) => t.dataSync()[0] as number;
+        const total = scalar(mine.reconstruction) + scalar(mine.kl);
+        const expectedLoss = scalar(reference.value);
         assert.ok(
           Math.abs(total - expectedLoss) <= 1e-5 * Math.abs(expectedLoss),
           `loss ${total} vs ${expectedLoss}`,
@@ -91,7 +98,10 @@ for (const kernelsName of ["native", "portable"] as const) {
           assert.deepEqual(mine.grads[name].shape, weights[name].shape, name);
           const error = relativeError(actual, expected);
           assert.ok(error < 1e-4, `${name}: relative error ${error}`);
-          assert.ok(expected.some((v) => v !== 0), `${name}: reference gradient is all zero`);
+          assert.ok(
+            expected.some((v) => v !== 0),
+            `${name}: reference gradient is all zero`,
+          );
         }
       } finally {
         kernels.dispose();
