@@ -19,7 +19,10 @@ import { createTrainer } from "../model/trainer.ts";
 const { values: args } = parseArgs({
   options: {
     epochs: { type: "string", default: "3" },
-    data: { type: "string", default: path.resolve(import.meta.dirname, "../../shared/data/fashion-mnist") },
+    data: {
+      type: "string",
+      default: path.resolve(import.meta.dirname, "../../shared/data/fashion-mnist"),
+    },
     "batch-size": { type: "string", default: "256" },
     kernels: { type: "string", default: "native" },
     seed: { type: "string", default: "42" },

@@ -9,5 +9,8 @@ import { renderStage } from "./render.ts";
 import { train } from "./train.ts";
 
 export const registry: Registry = Object.fromEntries(
-  [fetch, convert, train, evaluateStage, renderStage, publishStage].map((stage) => [stage.worker, stage]),
+  [fetch, convert, train, evaluateStage, renderStage, publishStage].map((stage) => [
+    stage.worker,
+    stage,
+  ]),
 );
