@@ -25,12 +25,19 @@ export function realDataSource(): string {
 }
 
 /** A temp project with the repository's pipeline.yaml, its data stages already run. */
-export function preparedProject(targets = ["convert"]): string {
+export function preparedProject(targets = ["convert"], set: string[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mrs-robot-bench-"));
   fs.copyFileSync(path.join(REPO, "pipeline.yaml"), path.join(dir, "pipeline.yaml"));
   execFileSync(
     process.execPath,
-    [BIN, "run", ...targets, "--set", `fetch.sources=${realDataSource()}`],
+    [
+      BIN,
+      "run",
+      ...targets,
+      "--set",
+      `fetch.sources=${realDataSource()}`,
+      ...set.flatMap((s) => ["--set", s]),
+    ],
     {
       cwd: dir,
       stdio: "ignore",
