@@ -11,9 +11,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import zlib from "node:zlib";
 import { loadTensorflow } from "../engine/tensorflow.ts";
+import { freshState } from "../model/adam.ts";
 import { type ImageSet, readImages, uploadImages } from "../model/dataset.ts";
 import { initialParams } from "../model/params.ts";
-import { freshState } from "../model/store.ts";
 import { createTrainer } from "../model/trainer.ts";
 
 const { values: args } = parseArgs({

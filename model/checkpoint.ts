@@ -5,8 +5,8 @@
 // temporary name and renamed, so a killed process leaves the old file or the
 // new one, never half of one.
 import fs from "node:fs/promises";
+import type { ParamState } from "./adam.ts";
 import { type Named, PARAM_NAMES } from "./params.ts";
-import type { ParamState } from "./store.ts";
 
 const MAGIC = Buffer.from("MRVAECK1", "latin1");
 const GROUPS = ["weights", "m", "v"] as const;

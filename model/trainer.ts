@@ -4,10 +4,10 @@
 // Losses stay tensors and are read back in small groups, not per step.
 import type { Tensor, Tensor2D } from "@tensorflow/tfjs-node";
 import type { TF } from "../engine/tensorflow.ts";
+import { type AdamConfig, createStore, type ParamState, type ParamStore } from "./adam.ts";
 import { type Kernels, makeKernels } from "./kernels.ts";
 import type { Architecture } from "./params.ts";
 import { deriveSeed, makeRandom, normalArray, permutation } from "./rng.ts";
-import { type AdamConfig, createStore, type ParamState, type ParamStore } from "./store.ts";
 import { decode, lossAndGradients, lossTerms, type ReconstructionLoss } from "./vae.ts";
 
 export interface TrainerConfig {

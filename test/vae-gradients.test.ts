@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Tensor, Variable } from "@tensorflow/tfjs-node";
 import { loadTensorflow } from "../engine/tensorflow.ts";
+import { createStore, freshState } from "../model/adam.ts";
 import { makeKernels } from "../model/kernels.ts";
 import {
   type Architecture,
@@ -14,7 +15,6 @@ import {
   paramShapes,
 } from "../model/params.ts";
 import { makeRandom } from "../model/rng.ts";
-import { createStore, freshState } from "../model/store.ts";
 import { lossAndGradients, type ReconstructionLoss } from "../model/vae.ts";
 
 const { tf } = loadTensorflow();
