@@ -115,6 +115,7 @@ async function runStage(
     const cached = await store.lookup(stage.name, key);
     if (cached) {
       log.info(`cache hit ${short(key)} (from run ${cached.manifest.runId})`);
+      await stage.worker.reuse?.(cached, stage.params, log);
       await writeKeyState(store.root, stage.name, state);
       return { record: { status: "cached", key, durationMs: 0, outputs }, entry: cached };
     }

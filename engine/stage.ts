@@ -32,6 +32,11 @@ export interface Stage<Params = unknown> {
   /** Whether run() loads TensorFlow; recorded in the manifest. */
   usesTensorflow: boolean;
   run(context: StageContext<Params>): Promise<void>;
+  /**
+   * Called instead of run() on a cache hit, for params outside the key that
+   * still ask for something (train's logDir: copy the entry's logs there).
+   */
+  reuse?(entry: Entry, params: Params, log: Logger): Promise<void>;
 }
 
 export interface StageContext<Params> {

@@ -1,6 +1,8 @@
 // train: fits the VAE to the convert stage's images and writes the encoder,
 // decoder, history, per-epoch previews and TensorBoard logs. TensorFlow and
 // the model code load inside run(), so reading this module stays light.
+import fs from "node:fs/promises";
+import path from "node:path";
 import { z } from "zod";
 import type { Stage } from "../engine/stage.ts";
 
@@ -28,6 +30,11 @@ export const train: Stage<TrainParams> = {
   inputs: { dataset: "convert" },
   keyParams: ({ logDir: _, ...rest }) => rest,
   usesTensorflow: true,
+  async reuse(entry, params, log) {
+    if (!params.logDir) return;
+    await fs.cp(path.join(entry.dir, "logs"), params.logDir, { recursive: true, force: false });
+    log.info(`TensorBoard logs of the cached training copied to ${params.logDir}`);
+  },
   async run(context) {
     const dataset = context.inputs.dataset;
     if (!dataset) throw new Error("train needs the dataset input (a convert stage)");
