@@ -215,7 +215,7 @@ describe("fetch over HTTP", () => {
     });
     assert.equal(run.error, undefined);
     await assertAllFourWritten(run.context.outDir);
-    assert.ok(Date.now() - started < 5000);
+    assert.ok(Date.now() - started < 5000, "Date.now() - started < 5000");
     assert.equal(server.hits(`/silent/${TRAIN}`), 2);
     assert.match(
       run.log,
@@ -272,11 +272,17 @@ describe("fetch over HTTP", () => {
     const other = idxImages(12, { pixel: () => 7 });
     serve("wrong", { trainImages: { kind: "ok", body: gzipSync(other) } });
     const run = await runFetch({ sources: [base("wrong")] });
-    assert.ok(run.error instanceof Error);
+    assert.ok(run.error instanceof Error, "run.error instanceof Error");
     const message = run.error.message;
     assert.match(message, /^train-images-idx3-ubyte\.gz: no source delivered a verified copy:\n/);
-    assert.ok(message.includes(`  ${base("wrong")}${TRAIN}: decompressed SHA-256 mismatch`));
-    assert.ok(message.includes(`expected ${FILES.trainImages?.sha256}, actual ${sha256(other)}`));
+    assert.ok(
+      message.includes(`  ${base("wrong")}${TRAIN}: decompressed SHA-256 mismatch`),
+      'message.includes(`  ${base("wrong")}${TRAIN}: decompressed SHA-256 mismatch`)',
+    );
+    assert.ok(
+      message.includes(`expected ${FILES.trainImages?.sha256}, actual ${sha256(other)}`),
+      "message.includes(`expected ${FILES.trainImages?.sha256}, actual ${sha256(other)}`)",
+    );
     assert.deepEqual(run.outFiles, []);
   });
 
@@ -307,7 +313,7 @@ describe("fetch over HTTP", () => {
     const secret = `http://reader:s3cret@127.0.0.1:${new URL(server.origin).port}/private/`;
     const sources = [base("missing"), base("broken"), base("stalled"), `${refused}/x`, secret];
     const run = await runFetch({ sources, timeoutMs: 150, retries: 1 });
-    assert.ok(run.error instanceof Error);
+    assert.ok(run.error instanceof Error, "run.error instanceof Error");
     const lines = run.error.message.split("\n");
     assert.equal(lines[0], `${TRAIN}: no source delivered a verified copy:`);
     assert.equal(lines[1], `  ${base("missing")}${TRAIN}: HTTP 404 Not Found`);
@@ -319,8 +325,8 @@ describe("fetch over HTTP", () => {
       /^ {2}http:\/\/reader:\*\*\*@127\.0\.0\.1:\d+\/private\/.*: HTTP 404/,
     );
     assert.equal(lines.length, 6);
-    assert.ok(!run.error.message.includes("s3cret"));
-    assert.ok(!run.log.includes("s3cret"));
+    assert.ok(!run.error.message.includes("s3cret"), '!run.error.message.includes("s3cret")');
+    assert.ok(!run.log.includes("s3cret"), '!run.log.includes("s3cret")');
     assert.equal(server.hits(`/broken/${TRAIN}`), 2);
     assert.deepEqual(run.outFiles, []);
   });
@@ -337,7 +343,7 @@ describe("fetch over HTTP", () => {
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
     await assert.rejects(fetch.run(harness.context), { name: "AbortError" });
-    assert.ok(Date.now() - started < 3000);
+    assert.ok(Date.now() - started < 3000, "Date.now() - started < 3000");
     assert.deepEqual(await fs.readdir(harness.context.outDir), []);
   });
 });

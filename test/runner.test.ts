@@ -198,7 +198,7 @@ describe("the embedded runner", () => {
     const { run, store } = await setup();
     const { record } = await run({ targets: ["upper"] });
     const entry = await store.lookup("upper", record.stages.upper?.key as string);
-    assert.ok(entry);
+    assert.ok(entry, "entry");
     const { manifest } = entry;
     assert.deepEqual(
       manifest.files.map((f) => [f.path, f.size]),
@@ -208,6 +208,9 @@ describe("the embedded runner", () => {
     assert.deepEqual(manifest.params, { fail: false });
     assert.equal(manifest.inputs.source?.stage, "text");
     assert.equal(manifest.backend, "none");
-    assert.ok(manifest.durationMs >= 0 && manifest.startedAt <= manifest.finishedAt);
+    assert.ok(
+      manifest.durationMs >= 0 && manifest.startedAt <= manifest.finishedAt,
+      "manifest.durationMs >= 0 && manifest.startedAt <= manifest.finishedAt",
+    );
   });
 });

@@ -131,12 +131,18 @@ test("trains: loss goes down, models load, previews, history, logs", async () =>
     for (const [key, value] of Object.entries(values)) {
       assert.ok(Number.isFinite(value) && value > 0, `${key} = ${value}`);
     }
-    assert.ok(Math.abs(record.loss - record.reconstruction - record.kl) < 1e-6);
-    assert.ok(record.durationMs > 0 && record.samplesPerSecond > 0);
+    assert.ok(
+      Math.abs(record.loss - record.reconstruction - record.kl) < 1e-6,
+      "Math.abs(record.loss - record.reconstruction - record.kl) < 1e-6",
+    );
+    assert.ok(
+      record.durationMs > 0 && record.samplesPerSecond > 0,
+      "record.durationMs > 0 && record.samplesPerSecond > 0",
+    );
   }
   const [first, second] = history as [EpochRecord, EpochRecord];
   assert.ok(second.loss < first.loss, `loss ${first.loss} -> ${second.loss}`);
-  assert.ok(second.testLoss < first.testLoss);
+  assert.ok(second.testLoss < first.testLoss, "second.testLoss < first.testLoss");
 
   const encoder = await tf.loadLayersModel(`file://${path.join(outDir, "encoder/model.json")}`);
   const decoder = await tf.loadLayersModel(`file://${path.join(outDir, "decoder/model.json")}`);
@@ -153,7 +159,10 @@ test("trains: loss goes down, models load, previews, history, logs", async () =>
       const [zMean] = encoder.predict(x) as Tensor[];
       return (decoder.predict(zMean as Tensor) as Tensor).dataSync();
     });
-    assert.ok(images.every((v) => v >= 0 && v <= 1));
+    assert.ok(
+      images.every((v) => v >= 0 && v <= 1),
+      "images.every((v) => v >= 0 && v <= 1)",
+    );
   } finally {
     encoder.dispose();
     decoder.dispose();
@@ -196,8 +205,11 @@ test("mse reconstruction loss trains too", async () => {
   const { history } = await runStage({ ...small, loss: "mse" });
   assert.equal(history.length, 2);
   const [first, second] = history as [EpochRecord, EpochRecord];
-  assert.ok(history.every((r) => Number.isFinite(r.loss)));
-  assert.ok(second.loss < first.loss);
+  assert.ok(
+    history.every((r) => Number.isFinite(r.loss)),
+    "history.every((r) => Number.isFinite(r.loss))",
+  );
+  assert.ok(second.loss < first.loss, "second.loss < first.loss");
   // Summed squared error over 784 pixels in [0, 1] is far below the BCE scale.
   assert.ok(first.reconstruction < 200, `mse reconstruction ${first.reconstruction}`);
 });
@@ -294,6 +306,9 @@ await train.run(h.context);
   for (const [i, record] of straight.history.entries()) {
     const other = resumed.history[i] as EpochRecord;
     assert.ok(Math.abs(record.loss - other.loss) <= 1e-5 * record.loss, `epoch ${i + 1} loss`);
-    assert.ok(Math.abs(record.testLoss - other.testLoss) <= 1e-5 * record.testLoss);
+    assert.ok(
+      Math.abs(record.testLoss - other.testLoss) <= 1e-5 * record.testLoss,
+      "Math.abs(record.testLoss - other.testLoss) <= 1e-5 * record.testLoss",
+    );
   }
 });
