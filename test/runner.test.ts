@@ -198,7 +198,7 @@ describe("the embedded runner", () => {
     const { run, store } = await setup();
     const { record } = await run({ targets: ["upper"] });
     const entry = await store.lookup("upper", record.stages.upper?.key as string);
-    assert.ok(entry, "entry");
+    assert.ok(entry, "the upper stage has an entry in the store");
     const { manifest } = entry;
     assert.deepEqual(
       manifest.files.map((f) => [f.path, f.size]),
