@@ -1,4 +1,4 @@
-import { errorMessage, InterruptedError } from "../engine/errors.ts";
+import { InterruptedError } from "../engine/errors.ts";
 import { processAlive } from "../engine/lock.ts";
 import { runPipeline } from "../engine/runner.ts";
 import { embeddedExecutor } from "../workers/embedded.ts";
@@ -91,9 +91,6 @@ export async function runCommand(argv: string[]): Promise<number> {
       `run ${record.run} ${record.status} in ${((record.durationMs ?? 0) / 1000).toFixed(2)}s (${summary})`,
     );
     return record.status === "succeeded" ? 0 : record.status === "interrupted" ? 130 : 1;
-  } catch (error) {
-    if (!(error instanceof Error)) log.error(errorMessage(error));
-    throw error;
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

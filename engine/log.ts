@@ -40,8 +40,6 @@ function levelFromEnv(): Level {
   return level === "debug" || level === "warn" || level === "error" ? level : "info";
 }
 
-export const silentLogger: Logger = makeLogger({ write: () => {} });
-
 /** Hides the credentials of a URL: redis://user:secret@host, https://TOKEN@host. */
 export function redactUrl(url: string): string {
   try {

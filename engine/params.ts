@@ -13,6 +13,3 @@ export const positiveNumber = () =>
   z
     .number({ error: "expected a positive number" })
     .positive({ error: "expected a positive number" });
-
-export const sha256Hex = () =>
-  z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" });

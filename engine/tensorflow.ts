@@ -1,5 +1,6 @@
 // Loads TensorFlow.js once, on first use: the native backend when its binding
 // loads, else the pure-JS one, said once. A cached run never calls this.
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs-node";
@@ -55,13 +56,17 @@ export function loadTensorflow(): { tf: TF; info: BackendInfo } {
   return loaded;
 }
 
+function tfjsNodeDeps(file: string): string {
+  return path.join(
+    path.dirname(require.resolve("@tensorflow/tfjs-node/package.json")),
+    "deps",
+    file,
+  );
+}
+
 function libraryOrigin(): string {
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
-    const pkg = path.dirname(require.resolve("@tensorflow/tfjs-node/package.json"));
-    const marker = JSON.parse(
-      fs.readFileSync(path.join(pkg, "deps/mrs-robot-origin.json"), "utf8"),
-    );
+    const marker = JSON.parse(fs.readFileSync(tfjsNodeDeps("mrs-robot-origin.json"), "utf8"));
     return String(marker.origin);
   } catch {
     return "libtensorflow downloaded by tfjs-node's installer";
@@ -70,9 +75,7 @@ function libraryOrigin(): string {
 
 function nativeLibraryPath(): string | undefined {
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
-    const pkg = path.dirname(require.resolve("@tensorflow/tfjs-node/package.json"));
-    return fs.realpathSync(path.join(pkg, "deps/lib/libtensorflow.so"));
+    return fs.realpathSync(tfjsNodeDeps("lib/libtensorflow.so"));
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { encodeNpy, type NpyArray, readNpy } from "../data/npy.ts";
+import { nonNegativeInt, positiveInt } from "../engine/params.ts";
 import type { Entry, Stage, StageContext } from "../engine/stage.ts";
 
 export const LABEL_NAMES = [
@@ -20,8 +21,8 @@ export const LABEL_NAMES = [
 ] as const;
 
 export const evaluateParams = z.strictObject({
-  batchSize: z.number().int().positive().default(1000),
-  seed: z.number().int().min(0).default(0),
+  batchSize: positiveInt().default(1000),
+  seed: nonNegativeInt().default(0),
 });
 
 export type EvaluateParams = z.infer<typeof evaluateParams>;

@@ -4,18 +4,19 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { nonNegativeInt, positiveInt, positiveNumber } from "../engine/params.ts";
 import type { Stage } from "../engine/stage.ts";
 
 export const trainParams = z.strictObject({
-  epochs: z.number().int().min(1).default(10),
-  batchSize: z.number().int().min(1).default(256),
-  learningRate: z.number().positive().default(0.001),
-  latentDim: z.number().int().min(1).default(2),
-  intermediateDim: z.number().int().min(1).default(512),
+  epochs: positiveInt().default(10),
+  batchSize: positiveInt().default(256),
+  learningRate: positiveNumber().default(0.001),
+  latentDim: positiveInt().default(2),
+  intermediateDim: positiveInt().default(512),
   loss: z.enum(["bce", "mse"]).default("bce"),
   seed: z.number().int().default(42),
   /** Train on the first `limit` images; 0 means all. */
-  limit: z.number().int().min(0).default(0),
+  limit: nonNegativeInt().default(0),
   /** A TensorBoard directory written besides the entry's own logs/. */
   logDir: z.string().min(1).optional(),
 });

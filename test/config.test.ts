@@ -76,6 +76,14 @@ stages:
     );
   });
 
+  it("says a training param needs a positive integer, as in the README", async () => {
+    const text = await fs.readFile(new URL("../pipeline.yaml", import.meta.url), "utf8");
+    assert.match(
+      problems(text, ["train.epochs=ten", "train.learningRate=-1"]),
+      /stages\.train\.params\.epochs: expected a positive integer, got "ten"\n.*stages\.train\.params\.learningRate: expected a positive number, got -1/,
+    );
+  });
+
   it("validates --set overrides like the file", () => {
     assert.match(
       problems(TWO_STAGES, ["convert.height=ten"]),
